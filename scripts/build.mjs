@@ -34,7 +34,22 @@ const tsc = path.join(root, "node_modules", ".bin", "tsc");
 
 function run(command, args, options = {}) {
 	console.log(`> ${[path.basename(command), ...args].join(" ")}`);
-	execFileSync(command, args, { cwd: root, env, stdio: "inherit", ...options });
+	try {
+		execFileSync(command, args, { cwd: root, env, stdio: "inherit", ...options });
+	} catch (error) {
+		// The command printed its own diagnostics above; a stack trace of this script adds nothing.
+		console.error(`build failed: ${path.basename(command)} exited with ${error.status ?? error.signal ?? error.code}`);
+		process.exit(1);
+	}
+}
+
+function onPath(command) {
+	return env.PATH.split(path.delimiter).some((dir) => fs.existsSync(path.join(dir, command)));
+}
+
+if (mode === "release" && !(onPath("zig") && onPath("cargo-zigbuild"))) {
+	console.error("zig and cargo-zigbuild are needed to cross-link the release binaries: run `bash .ci/install-tools` once.");
+	process.exit(1);
 }
 
 // 1. Native addon. napi also writes index.js (the loader for npm users) and index.d.ts.

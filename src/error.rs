@@ -47,7 +47,11 @@ pub struct Error {
 
 impl Error {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error { code, status: None, message: message.into() }
+        Error {
+            code,
+            status: None,
+            message: message.into(),
+        }
     }
 }
 
@@ -58,7 +62,6 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
-
 
 #[cfg(test)]
 mod tests {

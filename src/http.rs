@@ -50,7 +50,10 @@ fn build() -> Result<Http, Error> {
     // then the platform verifier refuses to build. Fall back to the bundled Mozilla roots rather
     // than fail every call.
     if let Ok(client) = builder().build() {
-        return Ok(Http { client, roots: TlsRoots::Platform });
+        return Ok(Http {
+            client,
+            roots: TlsRoots::Platform,
+        });
     }
     let bundled = webpki_root_certs::TLS_SERVER_ROOT_CERTS
         .iter()
@@ -58,8 +61,16 @@ fn build() -> Result<Http, Error> {
     builder()
         .tls_certs_only(bundled)
         .build()
-        .map(|client| Http { client, roots: TlsRoots::Bundled })
-        .map_err(|err| Error::new(ErrorCode::Network, format!("could not set up the TLS client: {err}")))
+        .map(|client| Http {
+            client,
+            roots: TlsRoots::Bundled,
+        })
+        .map_err(|err| {
+            Error::new(
+                ErrorCode::Network,
+                format!("could not set up the TLS client: {err}"),
+            )
+        })
 }
 
 #[cfg(test)]

@@ -31,7 +31,10 @@ where
 
 fn to_js_error(env: &Env, err: Error) -> napi::Error {
     let build = || -> napi::Result<napi::Error> {
-        let mut js = env.create_error(napi::Error::new(Status::GenericFailure, err.message.clone()))?;
+        let mut js = env.create_error(napi::Error::new(
+            Status::GenericFailure,
+            err.message.clone(),
+        ))?;
         js.set("code", err.code.as_str())?;
         if let Some(status) = err.status {
             js.set("status", u32::from(status))?;
