@@ -122,7 +122,6 @@ export function loadAddon(dir: string = __dirname): EightByEight {
 			continue;
 		}
 		try {
-			// eslint-disable-next-line @typescript-eslint/no-require-imports
 			return require(file) as EightByEight;
 		} catch (error) {
 			attempts.push({ file, reason: firstLine(error) });
