@@ -37,72 +37,82 @@ function run(command, args, options = {}) {
 	try {
 		execFileSync(command, args, { cwd: root, env, stdio: "inherit", ...options });
 	} catch (error) {
-		// The command printed its own diagnostics above; a stack trace of this script adds nothing.
-		console.error(`build failed: ${path.basename(command)} exited with ${error.status ?? error.signal ?? error.code}`);
-		process.exit(1);
+		throw new BuildFailure(`${path.basename(command)} exited with ${error.status ?? error.signal ?? error.code}`);
 	}
 }
+
+/** A step failed after printing its own diagnostics; a stack trace of this script adds nothing. */
+class BuildFailure extends Error {}
 
 function onPath(command) {
 	return env.PATH.split(path.delimiter).some((dir) => fs.existsSync(path.join(dir, command)));
 }
 
-if (mode === "release" && !(onPath("zig") && onPath("cargo-zigbuild"))) {
-	console.error("zig and cargo-zigbuild are needed to cross-link the release binaries: run `bash .ci/install-tools` once.");
+try {
+	build();
+} catch (error) {
+	if (!(error instanceof BuildFailure)) throw error;
+	console.error(`build failed: ${error.message}`);
 	process.exit(1);
 }
 
-// 1. Native addon. napi also writes index.js (the loader for npm users) and index.d.ts.
-const suffixes = [];
-if (mode === "release") {
-	for (const [target, suffix] of RELEASE_TARGETS) {
-		run(napi, ["build", "--platform", "--release", "--target", target, "--cross-compile"]);
-		suffixes.push(suffix);
+function build() {
+	if (mode === "release" && !(onPath("zig") && onPath("cargo-zigbuild"))) {
+		throw new BuildFailure("zig and cargo-zigbuild are needed to cross-link the release binaries: run `bash .ci/install-tools` once.");
 	}
-} else {
-	run(napi, ["build", "--platform"]);
-	suffixes.push("linux-x64-gnu");
-}
 
-// 2. The extension, compiled to build/, and the binaries beside its loader in build/native/.
-fs.rmSync(path.join(root, "build"), { recursive: true, force: true });
-run(tsc, ["-p", "extension-ts"]);
-for (const suffix of suffixes) {
-	const file = `${BINARY}.${suffix}.node`;
-	fs.copyFileSync(path.join(root, file), path.join(root, "build", "native", file));
-}
-if (mode === "debug") {
-	process.exit(0);
-}
-
-// 3. The upload file, laid out as Cognigy's own extensions are: build/, package.json,
-// package-lock.json, README.md and icon.png at the top level. Its package.json is the extension's
-// view of this package: `main` is the extension module, and there are no scripts, no dev or
-// optional dependencies, because Cognigy runs `npm install` on upload and must fetch nothing else.
-const project = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
-const stage = fs.mkdtempSync(path.join(os.tmpdir(), "eightbyeight-upload-"));
-try {
-	fs.cpSync(path.join(root, "build"), path.join(stage, "build"), { recursive: true });
-	for (const file of ["README.md", "icon.png"]) {
-		fs.copyFileSync(path.join(root, file), path.join(stage, file));
+	// 1. Native addon. napi also writes index.js (the loader for npm users) and index.d.ts.
+	const suffixes = [];
+	if (mode === "release") {
+		for (const [target, suffix] of RELEASE_TARGETS) {
+			run(napi, ["build", "--platform", "--release", "--target", target, "--cross-compile"]);
+			suffixes.push(suffix);
+		}
+	} else {
+		run(napi, ["build", "--platform"]);
+		suffixes.push("linux-x64-gnu");
 	}
-	const extensionPackage = {
-		name: project.name,
-		version: project.version,
-		description: project.description,
-		license: project.license,
-		main: "build/module.js",
-		engines: project.engines,
-		dependencies: project.dependencies,
-	};
-	fs.writeFileSync(path.join(stage, "package.json"), `${JSON.stringify(extensionPackage, null, 2)}\n`);
-	// A lock file for exactly those dependencies, so the install on upload is reproducible.
-	run("npm", ["install", "--package-lock-only", "--ignore-scripts", "--prefer-offline", "--no-audit", "--no-fund"], {
-		cwd: stage,
-	});
-	const output = path.join(root, UPLOAD_FILE);
-	run("tar", ["-czf", output, "-C", stage, "build", "package.json", "package-lock.json", "README.md", "icon.png"]);
-	console.log(`wrote ${UPLOAD_FILE} (${fs.statSync(output).size} bytes)`);
-} finally {
-	fs.rmSync(stage, { recursive: true, force: true });
+
+	// 2. The extension, compiled to build/, and the binaries beside its loader in build/native/.
+	fs.rmSync(path.join(root, "build"), { recursive: true, force: true });
+	run(tsc, ["-p", "extension-ts"]);
+	for (const suffix of suffixes) {
+		const file = `${BINARY}.${suffix}.node`;
+		fs.copyFileSync(path.join(root, file), path.join(root, "build", "native", file));
+	}
+	if (mode === "debug") {
+		return;
+	}
+
+	// 3. The upload file, laid out as Cognigy's own extensions are: build/, package.json,
+	// package-lock.json, README.md and icon.png at the top level. Its package.json is the extension's
+	// view of this package: `main` is the extension module, and there are no scripts, no dev or
+	// optional dependencies, because Cognigy runs `npm install` on upload and must fetch nothing else.
+	const project = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
+	const stage = fs.mkdtempSync(path.join(os.tmpdir(), "eightbyeight-upload-"));
+	try {
+		fs.cpSync(path.join(root, "build"), path.join(stage, "build"), { recursive: true });
+		for (const file of ["README.md", "icon.png"]) {
+			fs.copyFileSync(path.join(root, file), path.join(stage, file));
+		}
+		const extensionPackage = {
+			name: project.name,
+			version: project.version,
+			description: project.description,
+			license: project.license,
+			main: "build/module.js",
+			engines: project.engines,
+			dependencies: project.dependencies,
+		};
+		fs.writeFileSync(path.join(stage, "package.json"), `${JSON.stringify(extensionPackage, null, 2)}\n`);
+		// A lock file for exactly those dependencies, so the install on upload is reproducible.
+		run("npm", ["install", "--package-lock-only", "--ignore-scripts", "--prefer-offline", "--no-audit", "--no-fund"], {
+			cwd: stage,
+		});
+		const output = path.join(root, UPLOAD_FILE);
+		run("tar", ["-czf", output, "-C", stage, "build", "package.json", "package-lock.json", "README.md", "icon.png"]);
+		console.log(`wrote ${UPLOAD_FILE} (${fs.statSync(output).size} bytes)`);
+	} finally {
+		fs.rmSync(stage, { recursive: true, force: true });
+	}
 }
