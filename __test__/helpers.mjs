@@ -30,3 +30,28 @@ export function runNode(code, { cwd = root, env = {} } = {}) {
 	});
 	return JSON.parse(out);
 }
+
+/** The npm library as Node developers load it (napi's loader). */
+export function loadLibrary() {
+	return requireFromRoot(path.join(root, packageJson.main));
+}
+
+/** Awaits `promise`, expecting a rejection; returns the error. */
+export async function rejection(promise) {
+	try {
+		await promise;
+	} catch (err) {
+		return err;
+	}
+	throw new Error("expected the call to reject");
+}
+
+/** The 8x8 OAuth connection that matches `sim`. */
+export function oauthConnection(sim, extra = {}) {
+	return { username: sim.apiKey, password: sim.apiSecret, tenant: sim.tenant, region: "eu", ...extra };
+}
+
+/** The 8x8 CRM connection that matches `sim`. */
+export function crmConnection(sim, extra = {}) {
+	return { username: sim.crm.username, password: sim.crm.password, tenant: sim.crm.tenant, ...extra };
+}

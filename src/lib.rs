@@ -4,15 +4,26 @@
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+mod auth;
+mod chat;
+mod config;
+mod crm;
 mod error;
 mod http;
 
 use std::future::Future;
 
-use napi::bindgen_prelude::{JsValue, PromiseRaw, ToNapiValue};
+use napi::bindgen_prelude::{JsValue, PromiseRaw, ToNapiValue, Unknown};
 use napi::{Env, Status};
 use napi_derive::napi;
+use serde::de::DeserializeOwned;
 
+pub use chat::{
+    Channel, CognigySession, Conversation, CreateConversationOptions, CustomerDetails,
+    ListChannelsOptions,
+};
+pub use config::{CrmConnection, OAuthConnection};
+pub use crm::{Address, CustomerLookup, GetCustomerOptions, SimpleCustomer};
 pub use error::{Error, ErrorCode};
 
 /// Runs `work` on napi's tokio runtime and settles a Promise with its outcome. Errors become
@@ -27,6 +38,31 @@ where
     env.spawn_future_with_callback(async move { Ok(work.await) }, |env, outcome| {
         outcome.map_err(|err| to_js_error(env, err))
     })
+}
+
+/// Reads an argument into one of the option types. A value JavaScript cannot express as JSON (a
+/// function, a BigInt, a cycle) or a field of the wrong type becomes `INVALID_INPUT`, reported
+/// through the returned Promise like every other error. `undefined` reads as absent.
+fn argument<T: DeserializeOwned + Default>(
+    env: &Env,
+    name: &str,
+    value: Option<Unknown<'_>>,
+    required: bool,
+) -> Result<T, Error> {
+    let json: serde_json::Value = match value {
+        Some(value) => env.from_js_value(value).map_err(|_| {
+            Error::invalid(
+                name,
+                "must be a plain object of text and numbers (JSON-like)",
+            )
+        })?,
+        None => serde_json::Value::Null,
+    };
+    match json {
+        serde_json::Value::Null if required => Err(Error::invalid(name, "is required")),
+        serde_json::Value::Null => Ok(T::default()),
+        json => config::parse(name, json),
+    }
 }
 
 fn to_js_error(env: &Env, err: Error) -> napi::Error {
@@ -71,4 +107,58 @@ pub fn addon_info(env: &Env) -> napi::Result<PromiseRaw<'_, AddonInfo>> {
             tls_roots: http.roots.as_str().to_owned(),
         })
     })
+}
+
+/// Lists every chat channel of the tenant (all pages) on Chat Gateway (default) or Chat API v2,
+/// for the Channel dropdown. Rejects with `code` `INVALID_INPUT` (before any request),
+/// `AUTH_FAILED`, `NOT_FOUND`, `RATE_LIMITED`, `UPSTREAM_ERROR`, `TIMEOUT`, `NETWORK` or
+/// `PROTOCOL`.
+#[napi(
+    ts_args_type = "connection: OAuthConnection, options?: ListChannelsOptions",
+    ts_return_type = "Promise<Array<Channel>>"
+)]
+pub fn list_channels<'env>(
+    env: &'env Env,
+    connection: Option<Unknown<'_>>,
+    options: Option<Unknown<'_>>,
+) -> napi::Result<PromiseRaw<'env, Vec<Channel>>> {
+    let args = argument::<OAuthConnection>(env, "connection", connection, true).and_then(|c| {
+        argument::<ListChannelsOptions>(env, "options", options, false).map(|o| (c, o))
+    });
+    settle(env, async move {
+        let (connection, options) = args?;
+        chat::list_channels(connection, options).await
+    })
+}
+
+/// Starts a live chat in the 8x8 Agent Desktop: the channel's queue is offered the chat with the
+/// customer details and the transcript as history. Resolves once 8x8 accepted it (HTTP 202).
+/// One call never creates two conversations, also when requests are retried.
+#[napi(
+    ts_args_type = "options: CreateConversationOptions",
+    ts_return_type = "Promise<Conversation>"
+)]
+pub fn create_conversation<'env>(
+    env: &'env Env,
+    options: Option<Unknown<'_>>,
+) -> napi::Result<PromiseRaw<'env, Conversation>> {
+    let options = argument::<CreateConversationOptions>(env, "options", options, true);
+    settle(
+        env,
+        async move { chat::create_conversation(options?).await },
+    )
+}
+
+/// Looks up customers in the 8x8 CRM by email address (WAPI `Customer` `GET` on the
+/// connection's cluster). `found` is false when 8x8 knows no such customer; errors reject.
+#[napi(
+    ts_args_type = "options: GetCustomerOptions",
+    ts_return_type = "Promise<CustomerLookup>"
+)]
+pub fn get_customer<'env>(
+    env: &'env Env,
+    options: Option<Unknown<'_>>,
+) -> napi::Result<PromiseRaw<'env, CustomerLookup>> {
+    let options = argument::<GetCustomerOptions>(env, "options", options, true);
+    settle(env, async move { crm::get_customer(options?).await })
 }
