@@ -40,7 +40,9 @@ pub struct ListChannelsOptions {
 #[napi(object)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Channel {
+    /// The channel id to pass as `channelId`.
     pub id: String,
+    /// The channel's name in 8x8 (the dropdown label).
     pub name: String,
     /// The queue the channel routes to, when 8x8 says so.
     pub queue_id: Option<String>,
@@ -52,12 +54,17 @@ pub struct Channel {
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerDetails {
+    /// The name the agent sees in the chat.
     pub name: Option<String>,
+    /// The customer's email address.
     pub email: Option<String>,
+    /// The customer's phone number.
     pub phone: Option<String>,
+    /// The customer's company.
     pub company: Option<String>,
     /// An 8x8 CRM customer id: the agent gets a screen pop of that customer.
     pub customer_id: Option<String>,
+    /// An 8x8 CRM case id.
     pub case_id: Option<String>,
     /// One of 8x8's 21 language codes (`en`, `de`, `zh-CN`, …); routes to an agent who speaks it.
     pub language: Option<String>,
@@ -72,8 +79,11 @@ pub struct CustomerDetails {
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct CognigySession {
+    /// Cognigy's `input.userId`.
     pub user_id: Option<String>,
+    /// Cognigy's `input.sessionId`.
     pub session_id: Option<String>,
+    /// Cognigy's `input.URLToken` (the endpoint's token); `URLToken` is accepted too.
     #[serde(rename = "urlToken", alias = "URLToken")]
     pub url_token: Option<String>,
 }
@@ -83,6 +93,7 @@ pub struct CognigySession {
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateConversationOptions {
+    /// The 8x8 OAuth connection.
     pub connection: OAuthConnection,
     /// `chatGateway` (default) or `chatApiV2`.
     #[napi(ts_type = "'chatGateway' | 'chatApiV2'")]
@@ -91,7 +102,9 @@ pub struct CreateConversationOptions {
     pub channel_id: Option<String>,
     /// Chat Gateway only: route to this queue instead of the channel's own.
     pub queue_id: Option<String>,
+    /// What the agent sees about the customer.
     pub customer: Option<CustomerDetails>,
+    /// The Cognigy conversation the chat comes from.
     pub session: Option<CognigySession>,
     /// The chat so far, usually Cognigy's `input.data.transcript`: an array of entries with a
     /// text (`text` or `payload.text`) and a role (`type`, `authorType`, `source` or `role`).
@@ -110,6 +123,7 @@ pub struct CreateConversationOptions {
 #[napi(object)]
 #[derive(Debug, Clone)]
 pub struct Conversation {
+    /// 8x8's id of the new conversation.
     pub conversation_id: String,
     /// When 8x8 created it, in milliseconds since 1970 (8x8's `timestamp` or `createdAt`).
     pub timestamp: f64,
@@ -117,6 +131,7 @@ pub struct Conversation {
     pub created_at: String,
     /// The API used: `chatGateway` or `chatApiV2`.
     pub api: String,
+    /// The channel it was opened on.
     pub channel_id: String,
     /// How many transcript messages were sent as history.
     pub messages_sent: u32,

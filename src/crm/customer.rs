@@ -9,11 +9,17 @@ use serde_json::{Map, Value};
 #[napi(object)]
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Address {
+    /// `ADDRnSTR1`
     pub street1: String,
+    /// `ADDRnSTR2`
     pub street2: String,
+    /// `ADDRnCITY`
     pub city: String,
+    /// `ADDRnSTATE`
     pub state: String,
+    /// `ADDRnZIP`
     pub zip: String,
+    /// `ADDRnCOUNTRY`
     pub country: String,
 }
 
@@ -22,19 +28,33 @@ pub struct Address {
 #[napi(object)]
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct SimpleCustomer {
+    /// `FIRSTNAME`
     pub first_name: String,
+    /// `LASTNAME`
     pub last_name: String,
+    /// `COMPANY`
     pub company: String,
+    /// `PBX`
     pub pbx: String,
+    /// `COMMENTS`
     pub comments: String,
+    /// `ACCOUNTNUM`
     pub account_number: String,
+    /// `customertype`
     pub customer_type: String,
+    /// `EMAIL`
     pub email: String,
+    /// `VOICE`: the main phone number.
     pub voice: String,
+    /// `ALTERNATIVE`: another phone number.
     pub alternative: String,
+    /// `FAX`
     pub fax: String,
+    /// `ADDR1…`
     pub address1: Address,
+    /// `ADDR2…`
     pub address2: Address,
+    /// Every other tag (the tenant's custom fields), by tag name.
     #[napi(ts_type = "Record<string, string>")]
     pub custom_fields: Value,
 }

@@ -26,6 +26,7 @@ pub const MAX_EMAIL: usize = 55;
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct GetCustomerOptions {
+    /// The 8x8 CRM connection.
     pub connection: CrmConnection,
     /// The customer's email address (at most 55 characters).
     pub email: Option<String>,
@@ -40,6 +41,7 @@ pub struct GetCustomerOptions {
 /// The outcome of a lookup: `found` is false when 8x8 answered with no customer.
 #[napi(object)]
 pub struct CustomerLookup {
+    /// True when 8x8 returned at least one customer.
     pub found: bool,
     /// The original extension's shape: one object per customer, each value a one-element string
     /// array, e.g. `items[0].FIRSTNAME[0]`.
