@@ -40,50 +40,32 @@ fn request(
 }
 
 pub(super) async fn list_channels(http: &Http, target: &Target) -> Result<Vec<Channel>, Error> {
-    let mut channels = Vec::new();
-    let mut page = 0;
-    loop {
-        let mut req = request(target, Method::GET, &["channels"], Replay::Safe)?;
-        req.url
-            .query_pairs_mut()
-            .append_pair("page", &page.to_string())
-            .append_pair("size", super::PAGE_SIZE);
-        let reply = http.send(&req, &target.deadline).await?;
-        if !reply.is_success() {
-            return Err(http::status_error(&reply, &ADVICE_LIST, &target.redactor));
-        }
-        let body: Value = serde_json::from_slice(&reply.body)
-            .map_err(|_| super::unreadable(API, reply.status))?;
-        let items = super::channels_from(body.pointer("/_embedded/channels"), API)?;
-        let empty = items.is_empty();
-        channels.extend(items);
-        let total = body.pointer("/page/totalPages").and_then(Value::as_u64);
-        page += 1;
-        if empty || total.is_none_or(|total| u64::from(page) >= total) || page >= super::MAX_PAGES {
-            return Ok(channels);
-        }
-    }
+    let pages = super::Paging {
+        api: API,
+        items_at: "/_embedded/channels",
+        page_count_at: "/page/totalPages",
+    };
+    pages
+        .read_all(|page| async move {
+            let mut req = request(target, Method::GET, &["channels"], Replay::Safe)?;
+            super::page_query(&mut req, page);
+            let reply = http.send(&req, &target.deadline).await?;
+            if reply.is_success() {
+                Ok(reply)
+            } else {
+                Err(http::status_error(&reply, &ADVICE_LIST, &target.redactor))
+            }
+        })
+        .await
 }
 
 pub(super) fn body(handover: &Handover) -> Value {
     let c = &handover.customer;
-    let mut user = Map::new();
-    for (key, value) in [
-        ("name", &c.name),
-        // Gateway's `userId` is the field that gives the agent a CRM screen pop.
-        ("userId", &c.customer_id),
-        ("email", &c.email),
-        ("phone", &c.phone),
-        ("company", &c.company),
-        ("caseId", &c.case_id),
-    ] {
-        if let Some(value) = value {
-            user.insert(key.to_owned(), json!(value));
-        }
-    }
-    if let Some(language) = c.language {
-        user.insert("language".to_owned(), json!(language));
-    }
+    // Gateway's `userId` is the field that gives the agent a CRM screen pop.
+    let mut user: Map<String, Value> = c
+        .predefined("userId")
+        .map(|(key, value)| (key.to_owned(), json!(value)))
+        .collect();
     if !c.extra.is_empty() {
         let pairs: Vec<Value> = c
             .extra

@@ -279,6 +279,25 @@ pub(crate) struct Customer {
 }
 
 impl Customer {
+    /// The predefined fields that are set, as (8x8 key, value). The two APIs name the CRM
+    /// customer id differently (`userId` on Chat Gateway, `customerId` on Chat API v2).
+    pub fn predefined(
+        &self,
+        customer_id_key: &'static str,
+    ) -> impl Iterator<Item = (&'static str, &str)> {
+        [
+            ("name", self.name.as_deref()),
+            (customer_id_key, self.customer_id.as_deref()),
+            ("email", self.email.as_deref()),
+            ("phone", self.phone.as_deref()),
+            ("company", self.company.as_deref()),
+            ("caseId", self.case_id.as_deref()),
+            ("language", self.language),
+        ]
+        .into_iter()
+        .filter_map(|(key, value)| value.map(|v| (key, v)))
+    }
+
     fn count(&self) -> usize {
         [
             &self.name,
@@ -574,6 +593,46 @@ fn channels_from(items: Option<&Value>, api: &str) -> Result<Vec<Channel>, Error
 /// not keep us asking forever.
 const MAX_PAGES: u32 = 100;
 const PAGE_SIZE: &str = "100";
+
+fn page_query(req: &mut crate::http::Outgoing, page: u32) {
+    req.url
+        .query_pairs_mut()
+        .append_pair("page", &page.to_string())
+        .append_pair("size", PAGE_SIZE);
+}
+
+/// Where one API keeps a page's items and the page count (JSON pointers).
+struct Paging {
+    api: &'static str,
+    items_at: &'static str,
+    page_count_at: &'static str,
+}
+
+impl Paging {
+    /// Reads pages 0, 1, … through `fetch` (which returns a successful reply) until the page
+    /// count is reached, a page is empty, or the guard stops it.
+    async fn read_all<F, Fut>(&self, mut fetch: F) -> Result<Vec<Channel>, Error>
+    where
+        F: FnMut(u32) -> Fut,
+        Fut: std::future::Future<Output = Result<crate::http::Reply, Error>>,
+    {
+        let mut channels = Vec::new();
+        let mut page = 0u32;
+        loop {
+            let reply = fetch(page).await?;
+            let body: Value = serde_json::from_slice(&reply.body)
+                .map_err(|_| unreadable(self.api, reply.status))?;
+            let items = channels_from(body.pointer(self.items_at), self.api)?;
+            let empty = items.is_empty();
+            channels.extend(items);
+            let total = body.pointer(self.page_count_at).and_then(Value::as_u64);
+            page += 1;
+            if empty || total.is_none_or(|total| u64::from(page) >= total) || page >= MAX_PAGES {
+                return Ok(channels);
+            }
+        }
+    }
+}
 
 fn unreadable(api: &str, status: u16) -> Error {
     Error::new(

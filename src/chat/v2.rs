@@ -76,50 +76,29 @@ fn request(
 }
 
 pub(super) async fn list_channels(http: &Http, target: &Target) -> Result<Vec<Channel>, Error> {
-    let mut channels = Vec::new();
-    let mut page = 0u32;
-    loop {
-        let reply = send_with_token(http, target, &ADVICE_LIST, |token| {
-            let mut req = request(target, Method::GET, "channels", token, Replay::Safe)?;
-            req.url
-                .query_pairs_mut()
-                .append_pair("page", &page.to_string())
-                .append_pair("size", super::PAGE_SIZE);
-            Ok(req)
+    let pages = super::Paging {
+        api: API,
+        items_at: "/data",
+        page_count_at: "/page/pageCount",
+    };
+    pages
+        .read_all(|page| {
+            send_with_token(http, target, &ADVICE_LIST, move |token| {
+                let mut req = request(target, Method::GET, "channels", token, Replay::Safe)?;
+                super::page_query(&mut req, page);
+                Ok(req)
+            })
         })
-        .await?;
-        let body: Value = serde_json::from_slice(&reply.body)
-            .map_err(|_| super::unreadable(API, reply.status))?;
-        let items = super::channels_from(body.get("data"), API)?;
-        let empty = items.is_empty();
-        channels.extend(items);
-        let total = body.pointer("/page/pageCount").and_then(Value::as_u64);
-        page += 1;
-        if empty || total.is_none_or(|total| u64::from(page) >= total) || page >= super::MAX_PAGES {
-            return Ok(channels);
-        }
-    }
+        .await
 }
 
 pub(super) fn body(handover: &Handover) -> Value {
     let c = &handover.customer;
-    let mut customer = Map::new();
-    for (key, value) in [
-        ("name", &c.name),
-        ("customerId", &c.customer_id),
-        ("email", &c.email),
-        ("company", &c.company),
-        ("caseId", &c.case_id),
-        // Not predefined in v2; sent as one of the free string properties.
-        ("phone", &c.phone),
-    ] {
-        if let Some(value) = value {
-            customer.insert(key.to_owned(), json!(value));
-        }
-    }
-    if let Some(language) = c.language {
-        customer.insert("language".to_owned(), json!(language));
-    }
+    // `phone` is not predefined in v2; it goes in as one of the free string properties.
+    let mut customer: Map<String, Value> = c
+        .predefined("customerId")
+        .map(|(key, value)| (key.to_owned(), json!(value)))
+        .collect();
     for (key, value) in &c.extra {
         customer.insert(key.clone(), json!(value));
     }
