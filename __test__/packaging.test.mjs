@@ -75,13 +75,24 @@ test("its package.json makes build/module.js the entry and installs nothing that
 	}
 });
 
-test("installed like Cognigy does, the extension exports both connections and its addon answers", () => {
+test("installed like Cognigy does, the extension exports its connections and nodes and its addon answers", () => {
 	const outcome = runNode(
 		`const extension = require("./build/module.js").default;
+		const nodes = extension.nodes.map((n) => ({ type: n.type, parentType: n.parentType, children: n.dependencies?.children,
+			runs: typeof n.function === "function" }));
 		require("./build/native").addon().addonInfo().then((info) =>
-			process.stdout.write(JSON.stringify({ connections: extension.connections, nodes: extension.nodes.length, info })));`,
+			process.stdout.write(JSON.stringify({ connections: extension.connections, nodes, info })));`,
 		{ cwd: installed },
 	);
+	assert.deepEqual(outcome.nodes, [
+		{ type: "handoverToEightByEight", parentType: null, children: ["onHandover", "onHandoverError"], runs: true },
+		{ type: "onHandover", parentType: "handoverToEightByEight", children: [], runs: false },
+		{ type: "onHandoverError", parentType: "handoverToEightByEight", children: [], runs: false },
+		{ type: "getCustomer", parentType: null, children: ["onFoundCustomer", "onNotFoundCustomer", "onCustomerError"], runs: true },
+		{ type: "onFoundCustomer", parentType: "getCustomer", children: [], runs: false },
+		{ type: "onNotFoundCustomer", parentType: "getCustomer", children: [], runs: false },
+		{ type: "onCustomerError", parentType: "getCustomer", children: [], runs: false },
+	]);
 	assert.deepEqual(
 		outcome.connections.map((c) => [c.type, c.label, c.fields.map((f) => f.fieldName)]),
 		[
