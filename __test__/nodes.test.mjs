@@ -265,14 +265,20 @@ describe("Get Customer", () => {
 		["INVALID_INPUT", () => ({ email: `${"l".repeat(50)}@cognigy.com` }), null],
 		["INVALID_INPUT", () => ({ connection: crmConnection(sim, { cluster: "vcc-na8b" }) }), null],
 		["PROTOCOL", () => ({}), { kind: "brokenXml" }],
-		["UPSTREAM_ERROR", () => ({}), { status: 500, times: 4 }],
+		["UPSTREAM_ERROR", () => ({}), { status: 500 }],
+		["NOT_FOUND", () => ({}), { status: 404 }],
+		["RATE_LIMITED", () => ({}), { status: 429, retryAfter: 60 }],
 		["TIMEOUT", () => ({ timeoutMs: 1000 }), { kind: "hang" }],
+		["NETWORK", () => ({ timeoutMs: 3000 }), "unreachable"],
 	];
 	for (const [code, extra, fault] of failures) {
-		test(`${code}${fault?.kind ? ` (${fault.kind})` : ""}: On Error with the error stored and a clean log line`, async () => {
-			if (fault) sim.fail("wapi", fault, fault.times ?? 1);
+		test(`${code}${fault?.kind ? ` (${fault.kind})` : ""}: On Error with the error stored, nothing said, a clean log line`, async () => {
+			if (fault === "unreachable") process.env.EIGHTBYEIGHT_BASE_URL = "http://127.0.0.1:9";
+			else if (fault) sim.fail("wapi", fault);
 			const result = await runNode("getCustomer", config(extra()));
 			assert.equal(result.exit, "onCustomerError");
+			assert.deepEqual(result.said, []);
+			assert.ok(result.calls.length <= MAX_CALLS);
 			assert.equal(result.input.customer.error.code, code);
 			assert.equal(result.logs.length, 1);
 			assert.match(result.logs[0].text, new RegExp(`^Get Customer failed: ${code}: `));
