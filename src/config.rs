@@ -492,3 +492,69 @@ mod tests {
         assert!(!err.message.contains("secret-value"));
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn fuzz_validators_accept_only_safe_values(
+            text in prop_oneof![
+                any::<String>(),
+                "[ -~]{0,20}",
+                "(vcc|VCC)-[a-zA-Z]{0,4}[0-9b]{0,3}[./:]?[a-z]{0,3}",
+                "[a-z<>\"%]{1,6}@[a-z.-]{1,8}",
+                "(http|https|file)://(127\\.0\\.0\\.[0-9]{1,3}|localhost|\\[::1\\]|10\\.0\\.0\\.1|example\\.com)(:[0-9]{1,5})?(/[a-z]{0,3})?",
+                "(us|eu|ca|ap|uk)([/.][a-z.]{0,4})?",
+            ],
+            number in prop_oneof![any::<f64>(), 0.0..200_000.0f64, (0u32..200_000).prop_map(f64::from)],
+        ) {
+            if let Ok(region) = region("r", Some(&text)) {
+                prop_assert!(REGIONS.contains(&region));
+            }
+            if let Ok(cluster) = cluster("c", Some(&text)) {
+                prop_assert!(cluster.starts_with("vcc-"));
+                prop_assert!(cluster.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
+                prop_assert!(cluster.as_bytes().last().is_some_and(u8::is_ascii_digit));
+            }
+            if let Ok(tenant) = tenant("t", Some(&text)) {
+                prop_assert!(!tenant.is_empty() && tenant.len() <= 64);
+                prop_assert!(tenant.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'));
+            }
+            if let Ok(id) = identifier("i", Some(&text)) {
+                prop_assert!(!id.contains('/') && !id.contains('?') && !id.contains('#') && !id.contains('%'));
+            }
+            if let Ok(email) = email("e", Some(&text), 55) {
+                prop_assert!(email.contains('@') && email.chars().count() <= 55);
+                prop_assert!(!email.chars().any(char::is_whitespace));
+            }
+            if let Ok(language) = language("l", &text) {
+                prop_assert!(LANGUAGES.contains(&language));
+            }
+            if let Ok(cleaned) = config_text(&text) {
+                prop_assert!(!cleaned.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')));
+            }
+            if let Ok(Some(url)) = base_url("b", Some(&text)) {
+                prop_assert_eq!(url.scheme(), "http");
+                let loopback = match url.host() {
+                    Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+                    Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+                    Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+                    None => false,
+                };
+                prop_assert!(loopback);
+            }
+            if let Ok(budget) = timeout("t", Some(number)) {
+                prop_assert!(budget >= Duration::from_millis(100) && budget <= Duration::from_secs(120));
+            }
+            let _ = credential("c", Some(&text));
+            let _ = ChatApi::parse("a", Some(&text));
+        }
+    }
+
+    fn config_text(value: &str) -> Result<String, Error> {
+        text("t", value, 1000)
+    }
+}

@@ -206,6 +206,7 @@ export class Simulator {
  *                                     (`echo` quotes the request's body and headers in it)
 	 * { kind: "reset", process? }         the connection is destroyed without a reply
 	 * { kind: "hang" }                    no reply at all
+ * { kind: "slow", latencyMs }         the normal answer, late
 	 * { kind: "endless", process? }       a 200/202 whose body never ends
 	 * { kind: "truncated", process? }     a complete HTTP reply whose JSON/XML is cut short
 	 * { kind: "cut", process? }           the connection closes in the middle of the body
@@ -340,6 +341,8 @@ export class Simulator {
 				if (fault.retryAfter !== undefined) problem.headers = { "retry-after": String(fault.retryAfter) };
 				return this.send(res, problem, record);
 			}
+			case "slow":
+				return this.send(res, reply ?? success, record);
 			case "reset":
 				record.status = "reset";
 				return req.socket.destroy();

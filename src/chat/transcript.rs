@@ -11,6 +11,11 @@ use crate::error::Error;
 /// The most messages either 8x8 chat API accepts in a conversation's history.
 pub const MAX_HISTORY: usize = 200;
 
+/// The most text a transcript may hold. Cognigy keeps an input object under 64 KB, so a larger
+/// transcript did not come from a Cognigy conversation; it is refused rather than sent to 8x8,
+/// whose own limit is not documented.
+pub const MAX_TRANSCRIPT_BYTES: usize = 512 * 1024;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryMessage {
     /// 8x8 knows two authors in a history: the bot (anything that is not the customer, including
@@ -71,6 +76,27 @@ pub fn map(
             ))
         }
     };
+    let text_bytes: usize = entries
+        .iter()
+        .filter_map(|entry| {
+            entry
+                .get("text")
+                .or_else(|| entry.pointer("/payload/text"))
+                .and_then(Value::as_str)
+        })
+        .map(str::len)
+        .sum();
+    if text_bytes > MAX_TRANSCRIPT_BYTES {
+        return Err(Error::invalid(
+            field,
+            format!(
+                "holds {} KB of text, more than the {} KB a handover takes; pass only the \
+                 recent part of the chat",
+                text_bytes / 1024,
+                MAX_TRANSCRIPT_BYTES / 1024
+            ),
+        ));
+    }
     let mut messages: Vec<HistoryMessage> = Vec::new();
     let mut dropped = 0;
     for entry in entries {
@@ -169,11 +195,95 @@ mod tests {
     }
 
     #[test]
+    fn a_transcript_over_512_kb_is_refused() {
+        let big = "x".repeat(1024);
+        let transcript = Value::Array(
+            (0..600)
+                .map(|_| json!({"type": "user", "text": big}))
+                .collect(),
+        );
+        let err = map("transcript", Some(&transcript), 200).unwrap_err();
+        assert_eq!(err.code, crate::error::ErrorCode::InvalidInput);
+        assert!(err.message.contains("600 KB"), "{}", err.message);
+        let fits = Value::Array(
+            (0..500)
+                .map(|_| json!({"type": "user", "text": big}))
+                .collect(),
+        );
+        assert_eq!(map("transcript", Some(&fits), 200).unwrap().0.len(), 200);
+    }
+
+    #[test]
     fn absent_is_empty_and_non_arrays_are_rejected() {
         assert!(map("t", None, 200).unwrap().0.is_empty());
         assert!(map("t", Some(&Value::Null), 200).unwrap().0.is_empty());
         let err = map("transcript", Some(&json!({"type": "user"})), 200).unwrap_err();
         assert_eq!(err.code, crate::error::ErrorCode::InvalidInput);
         assert!(err.message.starts_with("`transcript`"));
+    }
+}
+
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Any JSON, biased towards the keys and roles the mapper looks at.
+    fn json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            prop_oneof![
+                Just("user"),
+                Just("bot"),
+                Just("agent"),
+                Just("output"),
+                Just("Customer"),
+                Just("")
+            ]
+            .prop_map(|s| Value::String(s.to_owned())),
+            any::<String>().prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 64, 8, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
+                prop::collection::vec(
+                    (
+                        prop_oneof![
+                            Just("text"),
+                            Just("type"),
+                            Just("authorType"),
+                            Just("source"),
+                            Just("role"),
+                            Just("payload"),
+                            Just("x")
+                        ],
+                        inner
+                    ),
+                    0..6
+                )
+                .prop_map(|pairs| Value::Object(
+                    pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+                )),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn fuzz_transcript_mapper_keeps_its_promises(value in json(), keep in 0usize..300) {
+            if let Ok((messages, mapped)) = map("transcript", Some(&value), keep) {
+                prop_assert!(messages.len() <= keep.min(MAX_HISTORY));
+                prop_assert_eq!(messages.len(), mapped.kept);
+                for message in &messages {
+                    prop_assert!(!message.text.is_empty());
+                    prop_assert_eq!(message.text.trim(), message.text.as_str());
+                    prop_assert!(message.text.chars().all(|c| !c.is_control() || c == '\n' || c == '\t'));
+                }
+            } else {
+                prop_assert!(!value.is_array() && !value.is_null());
+            }
+        }
     }
 }

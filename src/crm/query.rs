@@ -68,3 +68,70 @@ mod tests {
         assert!(parsed.contains("REPLY"), "{parsed}");
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+    use quick_xml::events::Event;
+    use quick_xml::Reader;
+
+    /// The text of each element of the query, entities resolved, in document order.
+    fn texts(xml: &str) -> Vec<(String, String)> {
+        let mut reader = Reader::from_str(xml);
+        let mut out: Vec<(String, String)> = Vec::new();
+        let mut open: Vec<String> = Vec::new();
+        loop {
+            match reader.read_event().expect("the query is well-formed XML") {
+                Event::Start(e) => {
+                    open.push(e.name().as_ref().to_owned());
+                    out.push((e.name().as_ref().to_owned(), String::new()));
+                }
+                Event::End(_) => {
+                    open.pop();
+                }
+                Event::Text(t) => {
+                    if let Some(last) = out.last_mut() {
+                        last.1.push_str(&t.xml10_content());
+                    }
+                }
+                Event::GeneralRef(r) => {
+                    let resolved = match r.resolve_char_ref().expect("valid reference") {
+                        Some(c) => c.to_string(),
+                        None => quick_xml::escape::resolve_predefined_entity(&r.xml10_content())
+                            .expect("predefined entity")
+                            .to_owned(),
+                    };
+                    if let Some(last) = out.last_mut() {
+                        last.1.push_str(&resolved);
+                    }
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        assert!(open.is_empty());
+        out
+    }
+
+    fn value() -> impl Strategy<Value = String> {
+        "[^\\x00-\\x1F\\x7F\\u{FFFE}\\u{FFFF}]{0,30}"
+    }
+
+    proptest! {
+        #[test]
+        fn fuzz_query_values_cannot_escape_their_element(
+            tenant in value(), username in value(), password in value(), email in value()
+        ) {
+            let login = Login { tenant: &tenant, username: &username, password: &password };
+            let xml = command(&login, "Customer", "GET", &[("EMAIL", &email)]);
+            let got = texts(&xml);
+            let names: Vec<&str> = got.iter().map(|(n, _)| n.as_str()).collect();
+            prop_assert_eq!(names, vec!["WAPI", "TENANT", "USERNAME", "PASSWORD", "COMMAND", "EMAIL"]);
+            prop_assert_eq!(&got[1].1, &tenant);
+            prop_assert_eq!(&got[2].1, &username);
+            prop_assert_eq!(&got[3].1, &password);
+            prop_assert_eq!(&got[5].1, &email);
+        }
+    }
+}

@@ -308,3 +308,52 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn name() -> impl Strategy<Value = String> {
+        "[A-Za-z_][A-Za-z0-9_.]{0,10}"
+    }
+
+    /// Text XML 1.0 can carry without normalisation (no control characters, no CR).
+    fn value() -> impl Strategy<Value = String> {
+        "[^\\x00-\\x1F\\x7F\\u{FFFE}\\u{FFFF}]{0,24}"
+    }
+
+    proptest! {
+        #[test]
+        fn fuzz_reply_parser_never_panics_on_bytes(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
+            let _ = parse(&bytes);
+        }
+
+        #[test]
+        fn fuzz_reply_parser_never_panics_on_xml_like_text(
+            text in "(<[/!?]?(REPLY|ITEM|WAPI|[A-Z]{1,5})( (STATUS|ERROR_CODE|X)=\"[^\"<&]{0,4}\")?/?>|&(amp|lt|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6}|[a-z]{1,4});|<!\\[CDATA\\[[^\\]]{0,6}\\]\\]>|<!DOCTYPE WAPI>|[^<&]{0,8}){0,40}"
+        ) {
+            let _ = parse(text.as_bytes());
+        }
+
+        #[test]
+        fn fuzz_reply_values_round_trip(
+            root in name(),
+            status in "(0|-1|303|302)",
+            items in prop::collection::vec(prop::collection::vec((name(), value()), 0..6), 0..4),
+        ) {
+            let mut xml = format!("<?xml version=\"1.0\"?><{root}><REPLY STATUS=\"{status}\" ERROR_CODE=\"0\" ERROR_STR=\"\">");
+            for item in &items {
+                xml.push_str("<ITEM>");
+                for (tag, text) in item {
+                    xml.push_str(&format!("<{tag}>{}</{tag}>", quick_xml::escape::escape(text.as_str())));
+                }
+                xml.push_str("</ITEM>");
+            }
+            xml.push_str(&format!("</REPLY></{root}>"));
+            let parsed = parse(xml.as_bytes()).map_err(|e| TestCaseError::fail(format!("{e}: {xml}")))?;
+            prop_assert_eq!(parsed.status, status);
+            prop_assert_eq!(parsed.items, items);
+        }
+    }
+}
