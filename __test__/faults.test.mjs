@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { after, before, beforeEach, describe, test } from "node:test";
 
+import { runNode } from "./cognigy.mjs";
 import { crmConnection, loadLibrary, oauthConnection, rejection } from "./helpers.mjs";
 import { startSimulator } from "./simulator/index.mjs";
 
@@ -198,6 +199,58 @@ describe("lost replies on creates", () => {
 			assert.ok(["UPSTREAM_ERROR", "NETWORK"].includes(err.code));
 			assert.equal(sim.received("gateway.conversations").length, 1);
 			assert.equal(sim.conversations.length, 1);
+		});
+	}
+});
+
+// The same faults through the Cognigy nodes: whatever happens, the log line and the stored error
+// hold no password, secret, token or customer data, and nothing is said.
+const NODES = [
+	{ name: "Handover To Agent on Chat Gateway", type: "handoverToEightByEight", route: "gateway.conversations", key: "livechat", api: "chatGateway" },
+	{ name: "Handover To Agent on Chat API v2", type: "handoverToEightByEight", route: "v2.conversations", key: "livechat", api: "chatApiV2" },
+	{ name: "Get Customer", type: "getCustomer", route: "wapi", key: "customer" },
+];
+
+describe("fault matrix through the nodes: no secret in any log line", { concurrency: NODES.length }, () => {
+	for (const node of NODES) {
+		describe(node.name, { concurrency: 1 }, () => {
+			let sim;
+			before(async () => {
+				sim = await startSimulator();
+			});
+			after(() => sim.close());
+			beforeEach(() => sim.reset());
+
+			for (const fault of Object.keys(FAULTS)) {
+				test(fault, async () => {
+					sim.fail(node.route, { ...FAULTS[fault], latencyMs: FAULTS[fault].latencyMs && 1500 }, Infinity);
+					const config =
+						node.type === "getCustomer"
+							? { connection: crmConnection(sim), email: EMAIL, timeoutMs: 1000 }
+							: {
+									connection: oauthConnection(sim),
+									api: node.api,
+									channelId: "25",
+									name: "Jane Doe",
+									email: "jane.doe@example.com",
+									phone: "+49301234567",
+									handoverAcceptMessage: "Connected.",
+									timeoutMs: 1000,
+								};
+					const input = { userId: "user-1", sessionId: "session-1", URLToken: "url-token-1", data: { transcript: [{ type: "user", text: "help" }] } };
+					// The groups run side by side, each with its own simulator; a node reads the variable
+					// synchronously when it starts, so setting it right before the run is enough.
+					process.env.EIGHTBYEIGHT_BASE_URL = sim.url;
+					const result = await runNode(node.type, config, { input });
+					assert.match(result.exit, /Error$/);
+					assert.deepEqual(result.said, []);
+					const stored = JSON.stringify(result.input[node.key]);
+					for (const secret of secretsOf(sim)) {
+						for (const line of result.logs) assert.ok(!line.text.includes(secret), `log line holds a secret: ${line.text}`);
+						assert.ok(!stored.includes(secret), `stored error holds a secret: ${stored}`);
+					}
+				});
+			}
 		});
 	}
 });

@@ -12,7 +12,8 @@ test("addonInfo resolves with the package version, the Rust target and the TLS b
 	const pending = library.addonInfo();
 	assert.ok(pending instanceof Promise, "addonInfo is async");
 	const info = await pending;
-	assert.deepEqual(Object.keys(info).sort(), ["target", "tlsBackend", "tlsRoots", "version"]);
+	assert.deepEqual(Object.keys(info).sort(), ["profile", "target", "tlsBackend", "tlsRoots", "version"]);
+	assert.ok(["release", "debug"].includes(info.profile));
 	assert.equal(info.version, packageJson.version);
 	assert.equal(info.target, "x86_64-unknown-linux-gnu");
 	assert.equal(info.tlsBackend, "rustls");

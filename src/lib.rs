@@ -92,6 +92,8 @@ pub struct AddonInfo {
     pub tls_backend: String,
     /// Where the trusted CA roots come from: `platform` (the OS store) or `bundled` (Mozilla's).
     pub tls_roots: String,
+    /// `release` for the optimised binaries of `npm run build`, `debug` for `npm run build:debug`.
+    pub profile: String,
 }
 
 /// Describes the loaded addon. Building the shared HTTPS client is part of the answer, so a
@@ -105,6 +107,7 @@ pub fn addon_info(env: &Env) -> napi::Result<PromiseRaw<'_, AddonInfo>> {
             target: env!("EIGHTBYEIGHT_TARGET").to_owned(),
             tls_backend: "rustls".to_owned(),
             tls_roots: http.roots.as_str().to_owned(),
+            profile: env!("EIGHTBYEIGHT_PROFILE").to_owned(),
         })
     })
 }
