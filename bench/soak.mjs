@@ -1,4 +1,4 @@
-// `npm run soak`: 10,000 mixed operations (both handovers, Get Customer, the channel list) through
+// `npm run soak`: after a warm-up, 10,000 mixed operations (both handovers, Get Customer, the channel list) through
 // the built extension's node functions, 20 at a time, with a fault injected into 10 % of them.
 // Checks that the process stays up, that RSS after warm-up grows by less than 10 %, and that the
 // conversations 8x8 created equal the handovers reported as successful. Faults are those after
@@ -13,9 +13,9 @@ import { fileURLToPath } from "node:url";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..");
 const TOTAL = Number(process.env.SOAK_OPERATIONS ?? 10_000);
-// Warm-up: until V8 and the allocator have sized their heaps (a 40,000-operation run shows RSS
-// rising in steps over the first few thousand operations, then flat).
-const WARMUP = Math.floor(TOTAL / 5);
+// A warm-up of its own before the measured operations: V8 and the allocators size their heaps
+// first (long runs show RSS rising in a few steps, then flat from about 30,000 operations on).
+const WARMUP = Number(process.env.SOAK_WARMUP ?? 3_000);
 const CONCURRENCY = 20;
 
 const simulator = fork(path.join(here, "simulator-process.mjs"), ["2"], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
@@ -70,7 +70,7 @@ console.warn = () => {
 	tally.warnings += 1;
 };
 async function one(i) {
-	const operation = OPERATIONS[i % OPERATIONS.length];
+	const operation = OPERATIONS[(i + OPERATIONS.length * WARMUP) % OPERATIONS.length];
 	if (Math.random() < 0.1) {
 		const fault = operation.faults[Math.floor(Math.random() * operation.faults.length)];
 		const { injected } = await ask({ cmd: "fail", route: operation.route, fault });
@@ -106,34 +106,48 @@ async function one(i) {
 	tally.byOutcome[outcome] = (tally.byOutcome[outcome] ?? 0) + 1;
 }
 
-const started = performance.now();
-let next = 0;
-let warmRss = 0;
-const trace = [];
-const worker = async () => {
-	while (next < TOTAL) {
-		const i = next++;
-		await one(i);
-		if (i === WARMUP) {
-			global.gc?.();
-			warmRss = process.memoryUsage().rss;
+async function settledRss() {
+	global.gc?.();
+	await new Promise((resolve) => setTimeout(resolve, 50));
+	global.gc?.();
+	return process.memoryUsage().rss;
+}
+
+/** Runs operations `from`…`to` - 1, CONCURRENCY at a time. */
+async function phase(from, to, onEach = () => {}) {
+	let next = from;
+	const worker = async () => {
+		while (next < to) {
+			const i = next++;
+			await one(i);
+			onEach(i);
 		}
-		if (i % (TOTAL / 10) === 0) trace.push((process.memoryUsage().rss / 2 ** 20).toFixed(1));
-	}
-};
-await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-global.gc?.();
-const endRss = process.memoryUsage().rss;
+	};
+	await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+}
+
+await phase(-WARMUP, 0);
+Object.assign(tally, { faults: 0, handoversOk: 0, byOutcome: {}, warnings: 0 });
+const { stats: before } = await ask({ cmd: "stats" });
+const warmRss = await settledRss();
+const trace = [];
+const started = performance.now();
+await phase(0, TOTAL, (i) => {
+	if (i % (TOTAL / 10) === 0) trace.push((process.memoryUsage().rss / 2 ** 20).toFixed(1));
+});
+const endRss = await settledRss();
 const { stats } = await ask({ cmd: "stats" });
 simulator.send({ cmd: "exit" });
+const created = stats.conversations - before.conversations;
 
 const growth = ((endRss - warmRss) / warmRss) * 100;
+console.log(`after a warm-up of ${WARMUP.toLocaleString("en")} operations:`);
 console.log(`${TOTAL.toLocaleString("en")} operations in ${((performance.now() - started) / 1000).toFixed(1)} s, ${tally.faults} with an injected fault`);
 for (const [outcome, n] of Object.entries(tally.byOutcome).sort()) console.log(`  ${outcome}: ${n}`);
 console.log(`RSS (MB) every ${(TOTAL / 10).toLocaleString("en")} operations: ${trace.join(", ")}`);
 console.log(`RSS after warm-up ${(warmRss / 2 ** 20).toFixed(1)} MB, at the end ${(endRss / 2 ** 20).toFixed(1)} MB: ${growth >= 0 ? "+" : ""}${growth.toFixed(1)} %`);
 console.log(`dropdown warnings logged ${tally.warnings}`);
-console.log(`successful handovers ${tally.handoversOk}, conversations 8x8 created ${stats.conversations}`);
-const ok = growth < 10 && tally.handoversOk === stats.conversations;
+console.log(`successful handovers ${tally.handoversOk}, conversations 8x8 created ${created}`);
+const ok = growth < 10 && tally.handoversOk === created;
 console.log(ok ? "soak: passed" : "soak: FAILED");
 process.exitCode = ok ? 0 : 1;
