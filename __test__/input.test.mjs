@@ -112,18 +112,18 @@ describe("the nodes", () => {
 	const lookup = (extra) => ({ connection: crmConnection(sim), email: "l.wilson@cognigy.com", storeLocation: "input", inputKey: "customer", ...extra });
 
 	const NODE_CASES = [
-		["Handover To Agent without a channel", "handoverToEightByEight", handover({ channelId: "" }), "livechat", "channelId"],
-		["Handover To Agent with an unknown language", "handoverToEightByEight", handover({ language: "klingon" }), "livechat", "customer.language"],
-		["Handover To Agent with a transcript source outside input, context, profile", "handoverToEightByEight", handover({ transcriptSource: "process.env" }), "livechat", "transcriptSource"],
-		["Handover To Agent with extra properties that are not an object", "handoverToEightByEight", handover({ extraProperties: "plan=gold" }), "livechat", "customer.properties"],
-		["Handover To Agent with a connection missing its tenant", "handoverToEightByEight", handover({ connection: oauthConnection(sim, { tenant: "" }) }), "livechat", "connection.tenant"],
-		["Get Customer with a 56-character email", "getCustomer", lookup({ email: `${"a".repeat(44)}@example.com` }), "customer", "email"],
-		["Get Customer with a connection missing its user name", "getCustomer", lookup({ connection: crmConnection(sim, { username: "" }) }), "customer", "connection.username"],
-		["Get Customer with a cluster path", "getCustomer", lookup({ connection: crmConnection(sim, { cluster: "../vcc-eu3" }) }), "customer", "connection.cluster"],
+		["Handover To Agent without a channel", "handoverToEightByEight", () => handover({ channelId: "" }), "livechat", "channelId"],
+		["Handover To Agent with an unknown language", "handoverToEightByEight", () => handover({ language: "klingon" }), "livechat", "customer.language"],
+		["Handover To Agent with a transcript source outside input, context, profile", "handoverToEightByEight", () => handover({ transcriptSource: "process.env" }), "livechat", "transcriptSource"],
+		["Handover To Agent with extra properties that are not an object", "handoverToEightByEight", () => handover({ extraProperties: "plan=gold" }), "livechat", "customer.properties"],
+		["Handover To Agent with a connection missing its tenant", "handoverToEightByEight", () => handover({ connection: oauthConnection(sim, { tenant: "" }) }), "livechat", "connection.tenant"],
+		["Get Customer with a 56-character email", "getCustomer", () => lookup({ email: `${"a".repeat(44)}@example.com` }), "customer", "email"],
+		["Get Customer with a connection missing its user name", "getCustomer", () => lookup({ connection: crmConnection(sim, { username: "" }) }), "customer", "connection.username"],
+		["Get Customer with a cluster path", "getCustomer", () => lookup({ connection: crmConnection(sim, { cluster: "../vcc-eu3" }) }), "customer", "connection.cluster"],
 	];
 	for (const [what, type, config, key, field] of NODE_CASES) {
 		test(`${what}: the error exit with INVALID_INPUT naming \`${field}\`, nothing sent`, async () => {
-			const result = await runNode(type, config, { input: { data: { transcript: [] } } });
+			const result = await runNode(type, config(), { input: { data: { transcript: [] } } });
 			const { error } = result.input[key];
 			assert.equal(error.code, "INVALID_INPUT", error.message);
 			assert.ok(error.message.startsWith(`\`${field}\``), error.message);
