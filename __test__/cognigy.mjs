@@ -1,8 +1,9 @@
-// A recording fake of Cognigy's node runtime: `cognigy.api` keeps every call, `input` and
-// `context` receive what the nodes store, and child nodes get ids like Cognigy gives them.
+// Cognigy's node runtime for the suites: runs a node's function with a recording `cognigy.api`
+// (recording-api.mjs), and child nodes get ids like Cognigy gives them.
 import * as path from "node:path";
 
 import { requireFromRoot, root } from "./helpers.mjs";
+import { recordingApi } from "./recording-api.mjs";
 
 export const extension = requireFromRoot(path.join(root, "build", "module.js")).default;
 
@@ -17,20 +18,7 @@ export async function runNode(type, config, { input = {}, context = {}, profile 
 	const node = descriptor(type);
 	const childTypes = children ?? node.dependencies?.children ?? [];
 	const childConfigs = childTypes.map((child) => ({ id: `id-${child}`, type: child, config: {} }));
-	const calls = [];
-	const api = {
-		say: (text, data) => calls.push({ call: "say", text, data }),
-		log: (level, text) => calls.push({ call: "log", level, text }),
-		addToContext: (key, value, mode) => {
-			calls.push({ call: "addToContext", key, value, mode });
-			context[key] = value;
-		},
-		addToInput: (key, value) => {
-			calls.push({ call: "addToInput", key, value });
-			input[key] = value;
-		},
-		setNextNode: (id) => calls.push({ call: "setNextNode", id }),
-	};
+	const { api, calls } = recordingApi(input, context);
 	await node.function({ cognigy: { api, input, context, profile }, config, childConfigs, nodeId: `id-${type}` });
 	const next = calls.filter((c) => c.call === "setNextNode").map((c) => c.id.replace(/^id-/, ""));
 	return {

@@ -5,22 +5,15 @@ import { createRequire } from "node:module";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { nextNode, recordingApi } from "../__test__/recording-api.mjs";
 import * as baseline from "./baseline.mjs";
 import * as floor from "./floor.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const { impl, op, concurrency, count, warmup, target } = JSON.parse(process.argv[2]);
 
-/** A recording fake of `cognigy.api`, the same for ours and the baseline. */
+/** A recording fake of `cognigy.api` (the same for ours and the baseline) and a Cognigy input. */
 function cognigy() {
-	const calls = [];
-	const api = {
-		say: (text) => calls.push(["say", text]),
-		log: (level, text) => calls.push(["log", level, text]),
-		addToInput: (key, value) => calls.push(["addToInput", key, value]),
-		addToContext: (key, value) => calls.push(["addToContext", key, value]),
-		setNextNode: (id) => calls.push(["setNextNode", id]),
-	};
 	const input = {
 		userId: "bench-user",
 		sessionId: "bench-session",
@@ -32,6 +25,7 @@ function cognigy() {
 			],
 		},
 	};
+	const { api, calls } = recordingApi(input);
 	return { calls, cognigy: { api, input, context: {}, profile: {} } };
 }
 
@@ -67,7 +61,7 @@ async function operation() {
 		return async () => {
 			const run = cognigy();
 			await baseline[op]({ cognigy: run.cognigy, config, childConfigs: [] });
-			return !run.calls.some((c) => c[0] === "log" && c[1] === "error");
+			return !run.calls.some((c) => c.call === "log" && c.level === "error");
 		};
 	}
 	process.env.EIGHTBYEIGHT_BASE_URL = target.url;
@@ -79,8 +73,8 @@ async function operation() {
 	return async () => {
 		const run = cognigy();
 		await node.function({ cognigy: run.cognigy, config, childConfigs, nodeId: type });
-		const next = run.calls.find((c) => c[0] === "setNextNode");
-		return next !== undefined && !/Error$/.test(next[1]);
+		const next = nextNode(run.calls);
+		return next !== undefined && !/Error$/.test(next);
 	};
 }
 

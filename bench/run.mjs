@@ -2,11 +2,13 @@
 // (bench/baseline.mjs) and the floor (bench/floor.mjs), side by side, against the 8x8 simulator
 // with BENCH_LATENCY_MS (default 20) added to every request. Prints the table, the ratios and the
 // targets; writes bench/results.json. Measures the release build (builds it when missing).
-import { execFileSync, fork } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+
+import { simulatorProcess } from "./simulator.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..");
@@ -46,22 +48,7 @@ function child(script, arg, execArgv = []) {
 	return JSON.parse(out);
 }
 
-const simulator = fork(path.join(here, "simulator-process.mjs"), [String(LATENCY)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
-const target = await new Promise((resolve) => simulator.once("message", resolve));
-let nextId = 0;
-function ask(message) {
-	const id = ++nextId;
-	return new Promise((resolve) => {
-		const listener = (reply) => {
-			if (reply.id === id) {
-				simulator.off("message", listener);
-				resolve(reply);
-			}
-		};
-		simulator.on("message", listener);
-		simulator.send({ ...message, id });
-	});
-}
+const { target, ask, stop } = await simulatorProcess(LATENCY);
 
 const results = [];
 try {
@@ -79,7 +66,7 @@ try {
 	}
 	var load = child("load.mjs", target, ["--expose-gc"]);
 } finally {
-	simulator.send({ cmd: "exit" });
+	stop();
 }
 
 const upload = fs.statSync(path.join(root, "eightbyeight.tar.gz")).size;

@@ -5,10 +5,12 @@
 // which 8x8 did not act on a create (error statuses, resets, HTML pages), plus Chat API v2 replies
 // lost after 8x8 created the conversation (retried with the same Idempotency-Key); a Chat Gateway
 // reply lost after creation cannot be told apart from a failure and is covered by the fault matrix.
-import { fork } from "node:child_process";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+
+import { nextNode, recordingApi } from "../__test__/recording-api.mjs";
+import { simulatorProcess } from "./simulator.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..");
@@ -20,21 +22,7 @@ const TOTAL = Number(process.env.SOAK_OPERATIONS ?? 10_000);
 const WARMUP = Number(process.env.SOAK_WARMUP ?? 3_000);
 const CONCURRENCY = 20;
 
-const simulator = fork(path.join(here, "simulator-process.mjs"), ["2"], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
-const target = await new Promise((resolve) => simulator.once("message", resolve));
-let nextId = 0;
-const ask = (message) =>
-	new Promise((resolve) => {
-		const id = ++nextId;
-		const listener = (reply) => {
-			if (reply.id === id) {
-				simulator.off("message", listener);
-				resolve(reply);
-			}
-		};
-		simulator.on("message", listener);
-		simulator.send({ ...message, id });
-	});
+const { target, ask, stop } = await simulatorProcess(2);
 
 process.env.EIGHTBYEIGHT_BASE_URL = target.url;
 const extension = createRequire(path.join(root, "package.json"))(path.join(root, "build", "module.js")).default;
@@ -113,14 +101,8 @@ async function one(i) {
 }
 
 async function perform(operation) {
-	const calls = [];
-	const api = {
-		say: () => calls.push(["say"]),
-		log: () => calls.push(["log"]),
-		addToInput: (key, value) => calls.push(["store", value]),
-		addToContext: (key, value) => calls.push(["store", value]),
-		setNextNode: (id) => calls.push(["next", id]),
-	};
+	const input = { data: {} };
+	const { api, calls } = recordingApi(input);
 	let outcome;
 	if (operation.resolver) {
 		const options = await node("handoverToEightByEight")
@@ -134,9 +116,9 @@ async function perform(operation) {
 				? { connection: crm, email: "l.wilson@cognigy.com", timeoutMs: 5000 }
 				: { connection: oauth, channelId: "25", name: "Soak", timeoutMs: 5000, ...operation.config };
 		const childConfigs = descriptor.dependencies.children.map((child) => ({ id: child, type: child, config: {} }));
-		await descriptor.function({ cognigy: { api, input: { data: {} }, context: {}, profile: {} }, config, childConfigs, nodeId: "n" });
-		const next = calls.find((c) => c[0] === "next")?.[1];
-		const stored = calls.find((c) => c[0] === "store")?.[1];
+		await descriptor.function({ cognigy: { api, input, context: {}, profile: {} }, config, childConfigs, nodeId: "n" });
+		const next = nextNode(calls);
+		const stored = calls.find((c) => c.call === "addToInput")?.value;
 		outcome = next?.endsWith("Error") ? `${operation.name}: ${stored.error.code}` : `${operation.name}: ${next}`;
 		if (next === "onHandover") tally.handoversOk += 1;
 	}
@@ -174,7 +156,7 @@ await phase(0, TOTAL, (i) => {
 });
 const endRss = await settledRss();
 const { stats } = await ask({ cmd: "stats" });
-simulator.send({ cmd: "exit" });
+stop();
 const created = stats.conversations - before.conversations;
 
 const growth = ((endRss - warmRss) / warmRss) * 100;
