@@ -317,3 +317,29 @@ describe("Get Customer", () => {
 		}
 	});
 });
+
+describe("flows made with the original extension", () => {
+	test("a Handover To Agent node without the API field keeps using Chat API v2", async () => {
+		const original = {
+			connection: oauthConnection(sim),
+			handoverAcceptMessage: "Connecting you now.",
+			channelId: "25",
+			language: "en",
+			name: "Cognigy User",
+			email: "user@cognigy.com",
+			company: "External",
+			storeLocation: "input",
+			inputKey: "livechat",
+			contextKey: "livechat",
+		};
+		const result = await runNode("handoverToEightByEight", original, { input: cognigyInput() });
+		assert.equal(result.exit, "onHandover");
+		assert.equal(result.input.livechat.api, "chatApiV2");
+		assert.equal(sim.received("v2.conversations").length, 1);
+		assert.equal(sim.received("gateway.conversations").length, 0);
+		assert.deepEqual(result.said, ["Connecting you now."]);
+		const options = await resolveOptions("handoverToEightByEight", "channelId", { connection: oauthConnection(sim) });
+		assert.equal(options.length, 120);
+		assert.ok(sim.received("v2.channels").length > 0);
+	});
+});

@@ -46,11 +46,19 @@ interface HandoverConfig extends StorageConfig {
 	maxMessages?: number;
 }
 
+/**
+ * The API of a node's config. New nodes carry the field (Chat Gateway by default); a node made with
+ * the original extension has none and keeps using the API it was made for, Chat API v2.
+ */
+function chatApi(api: string | undefined): "chatGateway" | "chatApiV2" {
+	return api === "chatGateway" ? "chatGateway" : "chatApiV2";
+}
+
 /** The Channel dropdown: every channel of the tenant. A wrong connection shows an empty list and logs why. */
 async function channelOptions(config: { connection?: OAuthConnection; api?: string }) {
 	try {
 		const channels = await addon().listChannels(config.connection ?? {}, {
-			api: config.api === "chatApiV2" ? "chatApiV2" : "chatGateway",
+			api: chatApi(config.api),
 			baseUrl: baseUrl(),
 		});
 		return channels.map((channel) => ({
@@ -253,7 +261,7 @@ export const handoverToEightByEightNode = createNodeDescriptor({
 			const transcript = readPath(config.transcriptSource || "input.data.transcript", { input, context, profile });
 			const conversation = await addon().createConversation({
 				connection: config.connection,
-				api: config.api === "chatApiV2" ? "chatApiV2" : "chatGateway",
+				api: chatApi(config.api),
 				channelId: config.channelId,
 				queueId: config.queueId,
 				customer: {
