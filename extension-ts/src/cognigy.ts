@@ -131,9 +131,11 @@ export interface StoredError {
  */
 export function errorInfo(error: unknown): StoredError {
 	const e = error as { code?: unknown; message?: unknown; status?: unknown };
-	const code = typeof e?.code === "string" ? e.code : "INTERNAL";
-	const message = typeof e?.message === "string" ? e.message : String(error);
-	return typeof e?.status === "number" ? { code, message, status: e.status } : { code, message };
+	const text = typeof e?.message === "string" ? e.message : String(error);
+	if (typeof e?.code !== "string") {
+		return { code: "INTERNAL", message: text.split("\n")[0] };
+	}
+	return typeof e.status === "number" ? { code: e.code, message: text, status: e.status } : { code: e.code, message: text };
 }
 
 function bytes(value: unknown): number {
@@ -147,11 +149,11 @@ function bytes(value: unknown): number {
 export function store(api: CognigyApi, config: StorageConfig, defaultKey: string, value: unknown, node: string): void {
 	let stored = value;
 	if (Array.isArray(value) && bytes(value) > MAX_STORED_BYTES) {
-		let kept = value.length;
-		while (kept > 0 && bytes(value.slice(0, kept)) > MAX_STORED_BYTES) {
-			kept = Math.floor(kept / 2);
-		}
-		while (kept + 1 < value.length && bytes(value.slice(0, kept + 1)) <= MAX_STORED_BYTES) {
+		// "[" and "]", then each item and the comma before it.
+		let size = 2;
+		let kept = 0;
+		while (kept < value.length && size + bytes(value[kept]) + (kept > 0 ? 1 : 0) <= MAX_STORED_BYTES) {
+			size += bytes(value[kept]) + (kept > 0 ? 1 : 0);
 			kept += 1;
 		}
 		stored = value.slice(0, kept);
