@@ -14,7 +14,7 @@ export function descriptor(type) {
 }
 
 /** Runs a node's function as Cognigy would, with `config` and the children of its descriptor. */
-export async function runNode(type, config, { input = {}, context = {}, profile = {}, children } = {}) {
+export async function executeNode(type, config, { input = {}, context = {}, profile = {}, children } = {}) {
 	const node = descriptor(type);
 	const childTypes = children ?? node.dependencies?.children ?? [];
 	const childConfigs = childTypes.map((child) => ({ id: `id-${child}`, type: child, config: {} }));

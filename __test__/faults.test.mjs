@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { after, before, beforeEach, describe, test } from "node:test";
 
-import { runNode } from "./cognigy.mjs";
+import { executeNode } from "./cognigy.mjs";
 import { crmConnection, loadLibrary, oauthConnection, rejection } from "./helpers.mjs";
 import { startSimulator } from "./simulator/index.mjs";
 
@@ -241,7 +241,7 @@ describe("fault matrix through the nodes: no secret in any log line", { concurre
 					// The groups run side by side, each with its own simulator; a node reads the variable
 					// synchronously when it starts, so setting it right before the run is enough.
 					process.env.EIGHTBYEIGHT_BASE_URL = sim.url;
-					const result = await runNode(node.type, config, { input });
+					const result = await executeNode(node.type, config, { input });
 					assert.match(result.exit, /Error$/);
 					assert.deepEqual(result.said, []);
 					const stored = JSON.stringify(result.input[node.key]);

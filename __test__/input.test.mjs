@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
 
-import { runNode } from "./cognigy.mjs";
+import { executeNode } from "./cognigy.mjs";
 import { crmConnection, loadLibrary, oauthConnection, rejection } from "./helpers.mjs";
 import { startSimulator } from "./simulator/index.mjs";
 
@@ -123,7 +123,7 @@ describe("the nodes", () => {
 	];
 	for (const [what, type, config, key, field] of NODE_CASES) {
 		test(`${what}: the error exit with INVALID_INPUT naming \`${field}\`, nothing sent`, async () => {
-			const result = await runNode(type, config(), { input: { data: { transcript: [] } } });
+			const result = await executeNode(type, config(), { input: { data: { transcript: [] } } });
 			const { error } = result.input[key];
 			assert.equal(error.code, "INVALID_INPUT", error.message);
 			assert.ok(error.message.startsWith(`\`${field}\``), error.message);

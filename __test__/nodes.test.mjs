@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, afterEach, before, beforeEach, describe, test } from "node:test";
 
-import { descriptor, extension, resolveOptions, runNode } from "./cognigy.mjs";
+import { descriptor, extension, resolveOptions, executeNode } from "./cognigy.mjs";
 import { crmConnection, oauthConnection } from "./helpers.mjs";
 import { CUSTOMER_TAGS, startSimulator } from "./simulator/index.mjs";
 import { customer } from "./simulator/data.mjs";
@@ -109,7 +109,7 @@ describe("the extension", () => {
 
 describe("Handover To Agent", () => {
 	test("on success: 8x8 gets the chat, the result is stored, the message said, On Handover taken", async () => {
-		const result = await runNode("handoverToEightByEight", handoverConfig(), { input: cognigyInput() });
+		const result = await executeNode("handoverToEightByEight", handoverConfig(), { input: cognigyInput() });
 		assert.equal(result.exit, "onHandover");
 		assert.equal(sim.conversations.length, 1);
 		const [request] = sim.received("gateway.conversations");
@@ -144,7 +144,7 @@ describe("Handover To Agent", () => {
 			maxMessages: 1,
 			customerId: "c-1",
 		});
-		const result = await runNode("handoverToEightByEight", config, { input: cognigyInput() });
+		const result = await executeNode("handoverToEightByEight", config, { input: cognigyInput() });
 		assert.equal(result.exit, "onHandover");
 		assert.equal(result.context.handover.api, "chatApiV2");
 		assert.equal(result.input.livechat, undefined);
@@ -156,7 +156,7 @@ describe("Handover To Agent", () => {
 
 	test("a transcript read from the context", async () => {
 		const context = { chat: { lines: [{ role: "user", text: "from context" }] } };
-		await runNode("handoverToEightByEight", handoverConfig({ transcriptSource: "context.chat.lines" }), { input: cognigyInput(), context });
+		await executeNode("handoverToEightByEight", handoverConfig({ transcriptSource: "context.chat.lines" }), { input: cognigyInput(), context });
 		assert.deepEqual(sim.received("gateway.conversations")[0].json.history.messages, [{ authorType: "user", text: "from context" }]);
 	});
 
@@ -177,7 +177,7 @@ describe("Handover To Agent", () => {
 			const config = handoverConfig(extra());
 			if (fault === "unreachable") process.env.EIGHTBYEIGHT_BASE_URL = "http://127.0.0.1:9";
 			else if (fault) sim.fail(config.api === "chatApiV2" ? "v2.conversations" : "gateway.conversations", fault);
-			const result = await runNode("handoverToEightByEight", config, { input: cognigyInput() });
+			const result = await executeNode("handoverToEightByEight", config, { input: cognigyInput() });
 			assert.equal(result.exit, "onHandoverError");
 			assert.deepEqual(result.said, []);
 			const { error } = result.input.livechat;
@@ -232,7 +232,7 @@ describe("Get Customer", () => {
 	});
 
 	test("Original format stores exactly the original extension's structure and takes On Found Customer", async () => {
-		const result = await runNode("getCustomer", config());
+		const result = await executeNode("getCustomer", config());
 		assert.equal(result.exit, "onFoundCustomer");
 		const { customer } = result.input;
 		assert.equal(customer[0].FIRSTNAME[0], "Laura");
@@ -246,7 +246,7 @@ describe("Get Customer", () => {
 	});
 
 	test("Simple format in the context", async () => {
-		const result = await runNode("getCustomer", config({ resultFormat: "simple", storeLocation: "context", contextKey: "crm" }));
+		const result = await executeNode("getCustomer", config({ resultFormat: "simple", storeLocation: "context", contextKey: "crm" }));
 		assert.equal(result.exit, "onFoundCustomer");
 		assert.equal(result.context.crm[0].firstName, "Laura");
 		assert.equal(result.context.crm[0].customerType, "Default");
@@ -254,7 +254,7 @@ describe("Get Customer", () => {
 	});
 
 	test("not found: On Not Found Customer with an empty list stored", async () => {
-		const result = await runNode("getCustomer", config({ email: "nobody@example.com" }));
+		const result = await executeNode("getCustomer", config({ email: "nobody@example.com" }));
 		assert.equal(result.exit, "onNotFoundCustomer");
 		assert.deepEqual(result.input.customer, []);
 		assert.deepEqual(result.logs, []);
@@ -275,7 +275,7 @@ describe("Get Customer", () => {
 		test(`${code}${fault?.kind ? ` (${fault.kind})` : ""}: On Error with the error stored, nothing said, a clean log line`, async () => {
 			if (fault === "unreachable") process.env.EIGHTBYEIGHT_BASE_URL = "http://127.0.0.1:9";
 			else if (fault) sim.fail("wapi", fault);
-			const result = await runNode("getCustomer", config(extra()));
+			const result = await executeNode("getCustomer", config(extra()));
 			assert.equal(result.exit, "onCustomerError");
 			assert.deepEqual(result.said, []);
 			assert.ok(result.calls.length <= MAX_CALLS);
@@ -288,7 +288,7 @@ describe("Get Customer", () => {
 	}
 
 	test("a flow made with the original extension has no error child: errors go to Not Found", async () => {
-		const result = await runNode("getCustomer", config({ connection: crmConnection(sim, { password: "nope" }) }), {
+		const result = await executeNode("getCustomer", config({ connection: crmConnection(sim, { password: "nope" }) }), {
 			children: ["onFoundCustomer", "onNotFoundCustomer"],
 		});
 		assert.equal(result.exit, "onNotFoundCustomer");
@@ -303,7 +303,7 @@ describe("Get Customer", () => {
 		});
 		process.env.EIGHTBYEIGHT_BASE_URL = many.url;
 		try {
-			const result = await runNode("getCustomer", config({ connection: crmConnection(many), email: "same@example.com" }));
+			const result = await executeNode("getCustomer", config({ connection: crmConnection(many), email: "same@example.com" }));
 			assert.equal(result.exit, "onFoundCustomer");
 			const stored = result.input.customer;
 			assert.ok(stored.length > 10 && stored.length < 300, `${stored.length} kept`);
@@ -332,7 +332,7 @@ describe("flows made with the original extension", () => {
 			inputKey: "livechat",
 			contextKey: "livechat",
 		};
-		const result = await runNode("handoverToEightByEight", original, { input: cognigyInput() });
+		const result = await executeNode("handoverToEightByEight", original, { input: cognigyInput() });
 		assert.equal(result.exit, "onHandover");
 		assert.equal(result.input.livechat.api, "chatApiV2");
 		assert.equal(sim.received("v2.conversations").length, 1);

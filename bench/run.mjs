@@ -51,6 +51,7 @@ function child(script, arg, execArgv = []) {
 const { target, ask, stop } = await simulatorProcess(LATENCY);
 
 const results = [];
+let load;
 try {
 	for (const [op] of OPS) {
 		for (const impl of IMPLS) {
@@ -64,7 +65,7 @@ try {
 			}
 		}
 	}
-	var load = child("load.mjs", target, ["--expose-gc"]);
+	load = child("load.mjs", target, ["--expose-gc"]);
 } finally {
 	stop();
 }

@@ -13,7 +13,7 @@ if (!fs.existsSync(path.join(root, "build", "module.js")) || !fs.existsSync(path
 }
 
 const { startSimulator } = await import("../__test__/simulator/index.mjs");
-const { descriptor, runNode } = await import("../__test__/cognigy.mjs");
+const { descriptor, executeNode } = await import("../__test__/cognigy.mjs");
 
 const sim = await startSimulator();
 process.env.EIGHTBYEIGHT_BASE_URL = sim.url;
@@ -61,7 +61,7 @@ const input = {
 try {
 	console.log(`eightbyeight demo against the 8x8 simulator at ${sim.url} (no 8x8 account, no Cognigy.AI)`);
 
-	const lookup = await runNode(
+	const lookup = await executeNode(
 		"getCustomer",
 		{
 			connection: { username: sim.crm.username, password: sim.crm.password, tenant: sim.crm.tenant, cluster: "vcc-eu3" },
@@ -75,7 +75,7 @@ try {
 	report("1. Get Customer (email l.wilson@cognigy.com, result format Original)", lookup, sim.received("wapi"));
 
 	const [laura] = input.customer;
-	const handover = await runNode(
+	const handover = await executeNode(
 		"handoverToEightByEight",
 		{
 			connection: { username: sim.apiKey, password: sim.apiSecret, tenant: sim.tenant, region: "eu" },
@@ -96,7 +96,7 @@ try {
 	);
 	report("2. Handover To Agent (Chat Gateway, channel 25, the transcript above)", handover, sim.received("gateway.conversations"));
 
-	const failed = await runNode(
+	const failed = await executeNode(
 		"getCustomer",
 		{
 			connection: { username: sim.crm.username, password: "not-the-password", tenant: sim.crm.tenant },

@@ -317,6 +317,16 @@ pub fn base_url(field: &str, value: Option<&str>) -> Result<Option<Url>, Error> 
     }
 }
 
+/// Where to send: the test hook `baseUrl` when given, otherwise 8x8's `default` address (which the
+/// caller builds from validated values only).
+pub fn endpoint(field: &str, value: Option<&str>, default: &str) -> Result<Url, Error> {
+    match base_url(field, value)? {
+        Some(url) => Ok(url),
+        None => Url::parse(default)
+            .map_err(|_| Error::invalid(field, "could not be built from the connection")),
+    }
+}
+
 fn required<'a>(field: &str, value: Option<&'a str>) -> Result<&'a str, Error> {
     match value.map(str::trim) {
         Some(v) if !v.is_empty() => Ok(v),

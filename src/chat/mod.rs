@@ -178,11 +178,7 @@ impl Target {
             ChatApi::Gateway => (None, None),
         };
         let timeout = config::timeout(&format!("{prefix}timeoutMs"), timeout_ms)?;
-        let base = match config::base_url(&format!("{prefix}baseUrl"), base_url)? {
-            Some(url) => url,
-            None => Url::parse(API_BASE)
-                .map_err(|_| Error::new(ErrorCode::InvalidInput, "the 8x8 address is not valid"))?,
-        };
+        let base = config::endpoint(&format!("{prefix}baseUrl"), base_url, API_BASE)?;
         let mut redactor = Redactor::new();
         redactor.hide(&key);
         if let Some(secret) = &secret {
@@ -432,7 +428,7 @@ pub(crate) struct Handover {
 pub async fn create_conversation(
     options: CreateConversationOptions,
 ) -> Result<Conversation, Error> {
-    let target = Target::new(
+    let mut target = Target::new(
         &options.connection,
         options.api.as_deref(),
         options.base_url.as_deref(),
@@ -466,7 +462,6 @@ pub async fn create_conversation(
     };
     let customer = customer(options.customer.as_ref(), options.session.as_ref())?;
     let (history, mapped) = transcript::map("transcript", options.transcript.as_ref(), keep)?;
-    let mut target = target;
     // Every customer value may be personal data (extra properties and the Cognigy session ids
     // included); none may appear in an error message, even when 8x8 quotes it back.
     let c = &customer;

@@ -8,7 +8,7 @@ mod reply;
 
 use napi_derive::napi;
 use reqwest::header::HeaderValue;
-use reqwest::{Method, Url};
+use reqwest::Method;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -65,11 +65,11 @@ pub async fn get_customer(options: GetCustomerOptions) -> Result<CustomerLookup,
     let cluster = config::cluster("connection.cluster", conn.cluster.as_deref())?;
     let email = config::email("email", options.email.as_deref(), MAX_EMAIL)?;
     let timeout = config::timeout("timeoutMs", options.timeout_ms)?;
-    let base = match config::base_url("baseUrl", options.base_url.as_deref())? {
-        Some(url) => url,
-        None => Url::parse(&format!("https://{cluster}.8x8.com"))
-            .map_err(|_| Error::invalid("connection.cluster", "does not make a valid host name"))?,
-    };
+    let base = config::endpoint(
+        "baseUrl",
+        options.base_url.as_deref(),
+        &format!("https://{cluster}.8x8.com"),
+    )?;
     let mut redactor = Redactor::new();
     for hidden in [&username, &password, &email] {
         redactor.hide(hidden);
